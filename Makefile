@@ -1,0 +1,29 @@
+# Viewtron LPR for Home Assistant: developer commands (see README.md).
+VENV := .venv
+PY := $(VENV)/bin/python
+LIB := custom_components/viewtron_lpr/lpr
+
+.PHONY: setup test test-latest lint format ci clean
+
+setup:
+	@bash scripts/setup-native.sh
+
+lint: setup
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy
+
+format: setup
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+test: lint
+	$(PY) -m pytest
+
+test-latest:
+	@bash scripts/test-latest.sh
+
+ci: test test-latest
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache htmlcov .coverage

@@ -1,0 +1,7 @@
+"""Constants for the Viewtron LPR integration."""
+
+from __future__ import annotations
+
+from typing import Final
+
+DOMAIN: Final = "viewtron_lpr"
