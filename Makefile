@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 LIB := custom_components/viewtron_lpr/lpr
 
-.PHONY: setup test test-latest lint format ci clean
+.PHONY: setup test test-latest lint format ci clean bench
 
 setup:
 	@bash scripts/setup-native.sh
@@ -27,3 +27,6 @@ ci: test test-latest
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache htmlcov .coverage
+
+bench: setup
+	$(PY) -m benchmarks.bench_parser

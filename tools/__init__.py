@@ -1,0 +1,1 @@
+"""Test doubles and simulators (never shipped inside custom_components)."""
