@@ -2,6 +2,58 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Final
 
 DOMAIN: Final = "viewtron_lpr"
+MANUFACTURER: Final = "Viewtron"
+
+EVENT_PLATE_DETECTED: Final = "viewtron_lpr_plate_detected"
+
+# Entry data (besides host, port, username, password, webhook_id)
+CONF_MAC: Final = "mac"
+CONF_SERIAL: Final = "serial"
+CONF_MODEL: Final = "model"
+CONF_FIRMWARE: Final = "firmware"
+CONF_IS_NVR: Final = "is_nvr"
+CONF_PLATE_API: Final = "plate_api"
+CONF_CARSXE_API_KEY: Final = "carsxe_api_key"
+
+# Options
+CONF_DEDUP_WINDOW: Final = "dedup_window"
+CONF_ACCEPT_THRESHOLD: Final = "accept_threshold"
+CONF_REVIEW_THRESHOLD: Final = "review_threshold"
+CONF_LOCAL_ONLY: Final = "local_only"
+CONF_RETENTION_DAYS: Final = "retention_days"
+CONF_REGION: Final = "region"
+CONF_SILENCE_MINUTES: Final = "silence_minutes"
+
+DEFAULT_PORT: Final = 80
+DEFAULT_DEDUP_WINDOW: Final = 30
+DEFAULT_ACCEPT_THRESHOLD: Final = 0.90
+DEFAULT_REVIEW_THRESHOLD: Final = 0.60
+DEFAULT_LOCAL_ONLY: Final = True
+DEFAULT_RETENTION_DAYS: Final = 30
+DEFAULT_SILENCE_MINUTES: Final = 10
+
+DEFAULT_OPTIONS: Final = {
+    CONF_DEDUP_WINDOW: DEFAULT_DEDUP_WINDOW,
+    CONF_ACCEPT_THRESHOLD: DEFAULT_ACCEPT_THRESHOLD,
+    CONF_REVIEW_THRESHOLD: DEFAULT_REVIEW_THRESHOLD,
+    CONF_LOCAL_ONLY: DEFAULT_LOCAL_ONLY,
+    CONF_RETENTION_DAYS: DEFAULT_RETENTION_DAYS,
+    CONF_SILENCE_MINUTES: DEFAULT_SILENCE_MINUTES,
+}
+
+#: The heartbeat the vendor recommends setting on the camera; connectivity goes off after
+#: three missed heartbeats.
+HEARTBEAT_INTERVAL: Final = timedelta(seconds=30)
+MISSED_HEARTBEATS: Final = 3
+SILENCE_CHECK_INTERVAL: Final = timedelta(minutes=1)
+
+#: Webhook bodies larger than this are parsed in the executor, smaller ones inline.
+INLINE_PARSE_MAX_BYTES: Final = 64 * 1024
+#: Bodies waiting to be processed, in bytes; beyond this a post is counted as dropped.
+MAX_QUEUED_BYTES: Final = 64 * 1024 * 1024
+
+ISSUE_CAMERA_SILENT: Final = "camera_silent_{entry_id}"

@@ -8,8 +8,6 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from tools.fake_viewtron import FakeViewtronDevice
-
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "viewtron"
 
 
@@ -28,12 +26,3 @@ async def session() -> AsyncIterator[aiohttp.ClientSession]:
     """A real aiohttp client session."""
     async with aiohttp.ClientSession() as client_session:
         yield client_session
-
-
-@pytest.fixture
-async def camera() -> AsyncIterator[FakeViewtronDevice]:
-    """A fake LPR camera listening on loopback."""
-    device = FakeViewtronDevice()
-    await device.start()
-    yield device
-    await device.stop()
