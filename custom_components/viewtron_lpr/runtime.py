@@ -245,15 +245,16 @@ class ViewtronHub:
             float(self.option(CONF_REVIEW_THRESHOLD)),
         )
         result = self._dedup.offer(read, decision, received.timestamp())
-        best = result.best
-        if best.plate_image is not None:
-            self.plate_image = best.plate_image
-        if best.overview_image is not None:
-            self.overview_image = best.overview_image
+        if result.improved:
+            if read.plate_image is not None:
+                self.plate_image = read.plate_image
+            if read.overview_image is not None:
+                self.overview_image = read.overview_image
         if not result.publish:
             self.counters.duplicates += 1
             _LOGGER.debug("%s: repeat read of %s suppressed", self.entry.title, read.plate_raw)
-            async_dispatcher_send(self.hass, f"{self.signal}_images")
+            if result.improved:
+                async_dispatcher_send(self.hass, f"{self.signal}_images")
             return
         self._publish(read, decision)
 

@@ -8,6 +8,7 @@ by an "accept" read). Later reads still refresh the best confidence and images.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -46,41 +47,50 @@ def decide(
 class _Seen:
     first: float
     decision: Decision
-    best: PlateRead
+    confidence: float
 
 
 @dataclass(frozen=True, slots=True)
 class DedupResult:
-    """``publish``: announce this read; ``best``: the best read of the visit so far."""
+    """``publish``: announce this read; ``improved``: it is the best read of the visit so
+    far (its images should replace the ones shown); ``repeat``: not the visit's first."""
 
     publish: bool
-    best: PlateRead
+    improved: bool
     repeat: bool
 
 
 class Deduplicator:
-    """Per (camera, plate) memory of what was published inside the window."""
+    """Per (camera, plate) memory of what was published inside the window.
+
+    It keeps only a few numbers per plate (never the read or its images), and forgets
+    plates first seen more than ``window`` seconds ago, oldest first.
+    """
 
     def __init__(self, window: float) -> None:
         self.window = window
-        self._seen: dict[tuple[str, str], _Seen] = {}
+        self._seen: OrderedDict[tuple[str, str], _Seen] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._seen)
 
     def offer(self, read: PlateRead, decision: Decision, now: float) -> DedupResult:
-        """Record a read at ``now`` (seconds) and say whether to publish it."""
-        self._expire(now)
+        """Record a read at ``now`` (seconds, non-decreasing) and say whether to publish it."""
+        while self._seen:
+            oldest = next(iter(self._seen.values()))
+            if now - oldest.first <= self.window:
+                break
+            self._seen.popitem(last=False)
         key = (read.camera_id, read.plate_normalized)
+        confidence = read.confidence if read.confidence is not None else 0.0
         seen = self._seen.get(key)
         if seen is None:
-            self._seen[key] = _Seen(now, decision, read)
-            return DedupResult(True, read, repeat=False)
+            self._seen[key] = _Seen(now, decision, confidence)
+            return DedupResult(publish=True, improved=True, repeat=False)
         better = _RANK[decision] > _RANK[seen.decision]
-        if better or (read.confidence or 0) > (seen.best.confidence or 0):
-            seen.best = read
+        improved = better or confidence > seen.confidence
+        if improved:
+            seen.confidence = max(confidence, seen.confidence)
         if better:
             seen.decision = decision
-            return DedupResult(True, read, repeat=True)
-        return DedupResult(False, seen.best, repeat=True)
-
-    def _expire(self, now: float) -> None:
-        if len(self._seen) > 64 or any(now - s.first > self.window for s in self._seen.values()):
-            self._seen = {k: s for k, s in self._seen.items() if now - s.first <= self.window}
+        return DedupResult(publish=better, improved=improved, repeat=True)
