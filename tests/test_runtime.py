@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 from typing import Any
 
 from homeassistant.core import HomeAssistant
@@ -17,20 +19,62 @@ from tools import bodies
 from .conftest import WEBHOOK_ID, Poster
 
 
-async def test_overload_drops_with_a_count_not_an_error(
+@pytest.fixture
+def slow_processing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Parse every post in the executor and make it take 50 ms, with a tiny queue budget."""
+    real = runtime.parse_split
+
+    def slow(split: Any, **kwargs: Any) -> Any:
+        time.sleep(0.05)
+        return real(split, **kwargs)
+
+    monkeypatch.setattr(runtime, "parse_split", slow)
+    monkeypatch.setattr(runtime, "INLINE_PARSE_MAX_BYTES", 0)
+    monkeypatch.setattr(runtime, "MAX_QUEUED_BYTES", 1_000)
+
+
+async def post_concurrently(client: Any, plates: list[str]) -> None:
+    async def one(plate: str) -> None:
+        body = bodies.camera_plate_post(bodies.Plate(plate, "whiteList"), images=False)
+        resp = await client.post(f"/api/webhook/{WEBHOOK_ID}", data=body)
+        assert (resp.status, await resp.read()) == (200, SUCCESS_REPLY)
+
+    await asyncio.gather(*(one(plate) for plate in plates))
+
+
+async def test_flood_slows_the_sender_and_loses_nothing(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, webhook_client: Any, slow_processing: None
+) -> None:
+    """Over the queue budget, replies wait for room instead of posts being dropped."""
+    events = async_capture_events(hass, EVENT_PLATE_DETECTED)
+    await post_concurrently(webhook_client, ["F1", "F2", "F3"])
+    await hass.async_block_till_done()
+    assert sorted(e.data["plate_normalized"] for e in events) == ["F1", "F2", "F3"]
+    counters = loaded_entry.runtime_data.counters
+    assert counters.backpressure >= 1
+    assert counters.dropped == 0
+
+
+async def test_drop_only_after_the_backpressure_timeout(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
-    poster: Poster,
+    webhook_client: Any,
+    slow_processing: None,
     monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """Beyond the queue's byte budget a post is counted as dropped; the reply still goes out."""
+    """A post still without room after the timeout is dropped, counted and logged (no plate)."""
+    monkeypatch.setattr(runtime, "BACKPRESSURE_TIMEOUT", 0.01)
+    caplog.set_level(logging.INFO)
     events = async_capture_events(hass, EVENT_PLATE_DETECTED)
-    monkeypatch.setattr(runtime, "MAX_QUEUED_BYTES", 100_000)
-    reply = await poster(bodies.camera_plate_post(bodies.Plate("BIG1", "whiteList")))
-    assert reply.body == SUCCESS_REPLY
-    assert loaded_entry.runtime_data.counters.dropped == 1
-    await poster(bodies.camera_plate_post(bodies.Plate("SMALL1", "whiteList"), images=False))
-    assert [e.data["plate_normalized"] for e in events] == ["SMALL1"]
+    await post_concurrently(webhook_client, ["D1", "D2", "D3"])
+    await hass.async_block_till_done()
+    counters = loaded_entry.runtime_data.counters
+    assert counters.dropped >= 1
+    assert len(events) == 3 - counters.dropped
+    assert "dropping" in caplog.text
+    for plate in ("D1", "D2", "D3"):
+        assert plate not in caplog.text
 
 
 async def test_a_bug_does_not_lose_later_posts(
@@ -42,14 +86,14 @@ async def test_a_bug_does_not_lose_later_posts(
 ) -> None:
     """An unexpected error handling one post is logged; the next post is published."""
     events = async_capture_events(hass, EVENT_PLATE_DETECTED)
-    real = runtime.parse_post
+    real = runtime.parse_split
 
-    def flaky(body: bytes, **kwargs: Any) -> Any:
-        if b"BUG1" in body:
+    def flaky(split: Any, **kwargs: Any) -> Any:
+        if b"BUG1" in split.markup:
             raise RuntimeError("simulated bug")
-        return real(body, **kwargs)
+        return real(split, **kwargs)
 
-    monkeypatch.setattr(runtime, "parse_post", flaky)
+    monkeypatch.setattr(runtime, "parse_split", flaky)
     await poster(bodies.camera_plate_post(bodies.Plate("BUG1", "whiteList"), images=False))
     await poster(bodies.camera_plate_post(bodies.Plate("OK1", "whiteList"), images=False))
     assert [e.data["plate_normalized"] for e in events] == ["OK1"]
@@ -73,15 +117,14 @@ async def test_no_plates_in_logs_above_debug(
     loaded_entry: MockConfigEntry,
     poster: Poster,
     caplog: pytest.LogCaptureFixture,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Plates, even in warnings about dropped posts, are logged at debug level only."""
+    """Plates are logged at debug level only."""
     caplog.set_level(logging.INFO)
-    monkeypatch.setattr(runtime, "MAX_QUEUED_BYTES", 100_000)
     await poster(bodies.camera_plate_post(bodies.Plate("PRIV1", "whiteList")))
-    monkeypatch.setattr(runtime, "MAX_QUEUED_BYTES", 64 * 1024 * 1024)
     await poster(bodies.camera_plate_post(bodies.Plate("PRIV2", "blackList")))
     await poster(b"<config>PRIV3")
-    assert "dropping" in caplog.text
     for plate in ("PRIV1", "PRIV2", "PRIV3"):
         assert plate not in caplog.text
+    caplog.set_level(logging.DEBUG)
+    await poster(bodies.camera_plate_post(bodies.Plate("PRIV4", "whiteList")))
+    assert "PRIV4" in caplog.text  # the debug log is where they are, and only there

@@ -24,6 +24,7 @@ from homeassistant.helpers.event import async_call_later, async_track_time_inter
 from homeassistant.util import dt as dt_util
 
 from .const import (
+    BACKPRESSURE_TIMEOUT,
     CONF_ACCEPT_THRESHOLD,
     CONF_DEDUP_WINDOW,
     CONF_MAC,
@@ -45,7 +46,7 @@ from .lpr.dedup import Decision, Deduplicator, decide
 from .lpr.viewtron.client import DeviceInfo, ViewtronClient
 from .lpr.viewtron.errors import ParseError
 from .lpr.viewtron.models import ImageData, ListStatus, ParsedPost, PlatePost, PlateRead
-from .lpr.viewtron.parser import parse_post
+from .lpr.viewtron.parser import parse_split, split_post
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -70,6 +71,7 @@ class Counters:
     other: int = 0
     parse_errors: int = 0
     unmatched: int = 0
+    backpressure: int = 0
     dropped: int = 0
     parse_error_reasons: dict[str, int] = field(default_factory=dict)
 
@@ -111,6 +113,7 @@ class ViewtronHub:
         self._queue: deque[tuple[bytes, datetime]] = deque()
         self._queued_bytes = 0
         self._drain_task: asyncio.Task[None] | None = None
+        self._room = asyncio.Event()
         self._offline_timer: CALLBACK_TYPE | None = None
         self._silent_issue = False
         self._decoded: dict[int, tuple[ImageData, bytes]] = {}
@@ -152,19 +155,30 @@ class ViewtronHub:
             self._offline_timer = None
 
     # -- receiving -------------------------------------------------------------------
-    @callback
-    def async_receive(self, body: bytes, received: datetime) -> None:
-        """Queue a body for processing (the webhook has already replied)."""
+    async def async_receive(self, body: bytes, received: datetime) -> None:
+        """Queue a body for processing; the webhook replies when this returns.
+
+        Normally immediate. When the bodies waiting exceed their byte budget (a flood no
+        camera produces), wait for room rather than lose a read, which slows the sender
+        down through its reply; only after ``BACKPRESSURE_TIMEOUT`` is a post dropped.
+        """
         self.counters.posts += 1
-        if self._queued_bytes + len(body) > MAX_QUEUED_BYTES:
-            self.counters.dropped += 1
-            _LOGGER.warning(
-                "%s: dropping a %d-byte post, %d bytes are still waiting to be processed",
-                self.entry.title,
-                len(body),
-                self._queued_bytes,
-            )
-            return
+        if self._queue and self._queued_bytes + len(body) > MAX_QUEUED_BYTES:
+            self.counters.backpressure += 1
+            try:
+                async with asyncio.timeout(BACKPRESSURE_TIMEOUT):
+                    while self._queue and self._queued_bytes + len(body) > MAX_QUEUED_BYTES:
+                        self._room.clear()
+                        await self._room.wait()
+            except TimeoutError:
+                self.counters.dropped += 1
+                _LOGGER.warning(
+                    "%s: dropping a %d-byte post, %d bytes are still waiting to be processed",
+                    self.entry.title,
+                    len(body),
+                    self._queued_bytes,
+                )
+                return
         self._queue.append((body, received))
         self._queued_bytes += len(body)
         if self._drain_task is None:
@@ -190,6 +204,7 @@ class ViewtronHub:
             while self._queue:
                 body, received = self._queue.popleft()
                 self._queued_bytes -= len(body)
+                self._room.set()
                 try:
                     await self._process(body, received)
                 except Exception:  # a bug must not lose the posts queued behind it
@@ -199,12 +214,13 @@ class ViewtronHub:
 
     async def _process(self, body: bytes, received: datetime) -> None:
         try:
-            if len(body) > INLINE_PARSE_MAX_BYTES:
+            split = split_post(body)  # images cut out: memchr-speed byte searches only
+            if split.markup_size > INLINE_PARSE_MAX_BYTES:
                 post = await self.hass.async_add_executor_job(
-                    partial(parse_post, body, received=received)
+                    partial(parse_split, split, received=received)
                 )
-            else:
-                post = parse_post(body, received=received)
+            else:  # bounded: a few kilobytes of XML for any plate post
+                post = parse_split(split, received=received)
         except ParseError as err:
             self._count_parse_error(err.reason)
             _LOGGER.debug("%s: unparseable post (%s): %s", self.entry.title, err.reason, err)

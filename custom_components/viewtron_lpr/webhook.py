@@ -50,7 +50,7 @@ def async_register(
             hub.async_unreadable("unreadable")
             _LOGGER.debug("%s: could not read a post: %r", hub.entry.title, err)
         else:
-            hub.async_receive(body, received)
+            await hub.async_receive(body, received)
         return _reply()
 
     webhook.async_register(
