@@ -174,8 +174,8 @@ async def test_webhook_benchmark(
     gc.collect()
     after = rss_mb()
     lines.append(
-        f"memory: RSS {before:.1f} MB before, {after:.1f} MB after {MEMORY_POSTS} posts "
-        f"(+{after - before:.1f} MB); published {len(event_times)}"
+        f"memory over {MEMORY_POSTS} posts (published {len(event_times)}): RSS "
+        f"{before:.1f} -> {after:.1f} MB ({after - before:+.1f} MB)"
     )
     print("\n" + "\n".join(lines))
 
