@@ -3,7 +3,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 LIB := custom_components/viewtron_lpr/lpr
 
-.PHONY: setup test test-latest lint format ci clean bench
+.PHONY: demo setup test test-latest lint format ci clean bench
+
+demo: setup
+	@$(PY) -m tools.demo
 
 setup:
 	@bash scripts/setup-native.sh
