@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import datetime
 from typing import Any
 
 from aiohttp.test_utils import TestClient
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME, CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
+from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -45,10 +47,15 @@ def loopback_sockets(socket_enabled: None) -> None:
 @pytest.fixture
 async def camera() -> AsyncIterator[FakeViewtronDevice]:
     """A fake LPR camera listening on loopback."""
-    device = FakeViewtronDevice(mac=CAMERA_MAC)
+    device = FakeViewtronDevice(mac=CAMERA_MAC, clock=ha_local_now)
     await device.start()
     yield device
     await device.stop()
+
+
+def ha_local_now() -> datetime:
+    """Home Assistant's local wall clock: the fake devices live in HA's time zone."""
+    return dt_util.now().replace(tzinfo=None)
 
 
 def entry_data(device: FakeViewtronDevice, **extra: Any) -> dict[str, Any]:
@@ -87,7 +94,7 @@ def config_entry(hass: HomeAssistant, camera: FakeViewtronDevice) -> MockConfigE
 async def loaded_entry(hass: HomeAssistant, config_entry: MockConfigEntry) -> MockConfigEntry:
     """The config entry, set up."""
     assert await hass.config_entries.async_setup(config_entry.entry_id)
-    await hass.async_block_till_done()
+    await hass.async_block_till_done(wait_background_tasks=True)
     return config_entry
 
 

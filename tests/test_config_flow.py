@@ -21,6 +21,7 @@ from custom_components.viewtron_lpr.const import (
     CONF_IS_NVR,
     CONF_LOCAL_ONLY,
     CONF_MAC,
+    CONF_MIRROR_MAX_AGE,
     CONF_MODEL,
     CONF_PLATE_API,
     CONF_REGION,
@@ -257,6 +258,7 @@ OPTIONS = {
     CONF_LOCAL_ONLY: False,
     CONF_RETENTION_DAYS: 14,
     CONF_SILENCE_MINUTES: 30,
+    CONF_MIRROR_MAX_AGE: 12,
 }
 
 

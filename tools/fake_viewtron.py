@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import asyncio
 import base64
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 import xml.etree.ElementTree as ET
 
@@ -40,7 +41,7 @@ class StoredPlate:
     group_id: str
     owner: str = ""
     telephone: str = ""
-    begin: str = field(default_factory=lambda: datetime.now().strftime("%Y-%m-%d %H:%M:%S"))
+    begin: str = ""
     end: str = "2037-12-30 10:59:59"
 
 
@@ -95,6 +96,7 @@ class FakeViewtronDevice:
         name: str = "Driveway LPR",
         firmware: str = "5.3.1.0-B260101",
         capacity: int = 10_000,
+        clock: Callable[[], datetime] = datetime.now,
         groups: tuple[tuple[str, str], ...] = (
             ("1", "temporaryList"),
             ("2", "whiteList"),
@@ -111,6 +113,7 @@ class FakeViewtronDevice:
         self.name = name
         self.firmware = firmware
         self.capacity = capacity
+        self.clock = clock  # the device's local wall clock (new plates start "now")
         self.groups = dict(groups)
         self.plates: list[StoredPlate] = []
         self.requests: list[str] = []
@@ -237,7 +240,8 @@ class FakeViewtronDevice:
             elif len(self.plates) >= self.capacity:
                 code = 202
             else:
-                self.plates.append(StoredPlate(plate, group))
+                begin = self.clock().strftime("%Y-%m-%d %H:%M:%S")
+                self.plates.append(StoredPlate(plate, group, begin=begin))
                 code = 0
             replies.append(
                 f'<item><index type="uint32">{_text(item, "index") or 1}</index>'

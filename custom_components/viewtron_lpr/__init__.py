@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 import logging
 
 from homeassistant.const import (
@@ -12,17 +13,34 @@ from homeassistant.const import (
     CONF_WEBHOOK_ID,
     Platform,
 )
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers import device_registry as dr
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.event import async_track_time_interval
+from homeassistant.helpers.typing import ConfigType
 
 from . import webhook
-from .const import CONF_FIRMWARE, CONF_LOCAL_ONLY, CONF_MAC, CONF_MODEL, DOMAIN, MANUFACTURER
+from .const import (
+    CONF_FIRMWARE,
+    CONF_LOCAL_ONLY,
+    CONF_MAC,
+    CONF_MIRROR_MAX_AGE,
+    CONF_MODEL,
+    CONF_PLATE_API,
+    DEFAULT_MIRROR_MAX_AGE,
+    DOMAIN,
+    MANUFACTURER,
+    MIRROR_SYNC_INTERVAL,
+)
 from .lpr.viewtron.client import ViewtronClient
 from .lpr.viewtron.errors import ViewtronAuthError, ViewtronError
+from .mirror import PlateMirror
 from .runtime import ViewtronConfigEntry, ViewtronHub
+from .services import async_setup_services
 
 _LOGGER = logging.getLogger(__name__)
+
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 PLATFORMS = [Platform.BINARY_SENSOR, Platform.EVENT, Platform.IMAGE, Platform.SENSOR]
 
@@ -58,7 +76,16 @@ async def async_setup_entry(hass: HomeAssistant, entry: ViewtronConfigEntry) -> 
         sw_version=entry.data.get(CONF_FIRMWARE),
         configuration_url=f"http://{entry.data[CONF_HOST]}:{entry.data[CONF_PORT]}",
     )
-    hub = ViewtronHub(hass, entry, client_for(hass, dict(entry.data)), device.id)
+    mirror = PlateMirror(
+        hass,
+        entry.entry_id,
+        device_backed=bool(entry.data.get(CONF_PLATE_API)),
+        max_age=timedelta(
+            hours=float(entry.options.get(CONF_MIRROR_MAX_AGE, DEFAULT_MIRROR_MAX_AGE))
+        ),
+    )
+    await mirror.async_load()
+    hub = ViewtronHub(hass, entry, client_for(hass, dict(entry.data)), device.id, mirror)
     entry.runtime_data = hub
     webhook.async_register(
         hass, hub, entry.data[CONF_WEBHOOK_ID], bool(hub.option(CONF_LOCAL_ONLY))
@@ -69,7 +96,34 @@ async def async_setup_entry(hass: HomeAssistant, entry: ViewtronConfigEntry) -> 
     entry.async_create_background_task(
         hass, _async_refresh_device(hass, entry), f"{DOMAIN} device info"
     )
+    if mirror.device_backed:
+
+        @callback
+        def _sync_later(_now: object = None) -> None:
+            entry.async_create_background_task(
+                hass, async_sync_mirror(hass, entry), f"{DOMAIN} plate list sync"
+            )
+
+        _sync_later()
+        entry.async_on_unload(
+            async_track_time_interval(
+                hass, _sync_later, MIRROR_SYNC_INTERVAL, cancel_on_shutdown=True
+            )
+        )
     return True
+
+
+async def async_sync_mirror(hass: HomeAssistant, entry: ViewtronConfigEntry) -> None:
+    """Refresh the copy of the plate lists in the background; failures only leave it older."""
+    hub = entry.runtime_data
+    try:
+        count = await hub.mirror.async_sync(hub.client)
+    except ViewtronAuthError:
+        entry.async_start_reauth(hass)
+    except ViewtronError as err:
+        _LOGGER.debug("%s: plate lists not refreshed: %s", entry.title, err)
+    else:
+        _LOGGER.debug("%s: %d listed plates copied from the device", entry.title, count)
 
 
 async def _async_refresh_device(hass: HomeAssistant, entry: ViewtronConfigEntry) -> None:
@@ -92,6 +146,17 @@ async def _async_refresh_device(hass: HomeAssistant, entry: ViewtronConfigEntry)
 async def _async_reload(hass: HomeAssistant, entry: ViewtronConfigEntry) -> None:
     """Options or data changed: reload (the one reload mechanism, see ha_api_compat §2.4)."""
     await hass.config_entries.async_reload(entry.entry_id)
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Register the plate-list actions (once, for every entry)."""
+    async_setup_services(hass)
+    return True
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: ViewtronConfigEntry) -> None:
+    """The entry is deleted: delete its stored plate lists too."""
+    await PlateMirror(hass, entry.entry_id, device_backed=False, max_age=timedelta()).async_remove()
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: ViewtronConfigEntry) -> bool:

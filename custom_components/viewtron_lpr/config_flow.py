@@ -24,6 +24,7 @@ from .const import (
     CONF_IS_NVR,
     CONF_LOCAL_ONLY,
     CONF_MAC,
+    CONF_MIRROR_MAX_AGE,
     CONF_MODEL,
     CONF_PLATE_API,
     CONF_REGION,
@@ -283,6 +284,10 @@ def _options_schema(options: dict[str, Any]) -> vol.Schema:
             vol.Optional(CONF_REGION): str,
             vol.Required(CONF_SILENCE_MINUTES): vol.All(
                 number(cfg(min=1, max=1440, step=1, mode=box, unit_of_measurement="min")),
+                vol.Coerce(int),
+            ),
+            vol.Required(CONF_MIRROR_MAX_AGE): vol.All(
+                number(cfg(min=1, max=720, step=1, mode=box, unit_of_measurement="h")),
                 vol.Coerce(int),
             ),
             vol.Optional(CONF_CARSXE_API_KEY): _PASSWORD,

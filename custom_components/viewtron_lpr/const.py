@@ -27,6 +27,7 @@ CONF_LOCAL_ONLY: Final = "local_only"
 CONF_RETENTION_DAYS: Final = "retention_days"
 CONF_REGION: Final = "region"
 CONF_SILENCE_MINUTES: Final = "silence_minutes"
+CONF_MIRROR_MAX_AGE: Final = "mirror_max_age"
 
 DEFAULT_PORT: Final = 80
 DEFAULT_DEDUP_WINDOW: Final = 30
@@ -35,6 +36,7 @@ DEFAULT_REVIEW_THRESHOLD: Final = 0.60
 DEFAULT_LOCAL_ONLY: Final = True
 DEFAULT_RETENTION_DAYS: Final = 30
 DEFAULT_SILENCE_MINUTES: Final = 10
+DEFAULT_MIRROR_MAX_AGE: Final = 24  # hours
 
 DEFAULT_OPTIONS: Final = {
     CONF_DEDUP_WINDOW: DEFAULT_DEDUP_WINDOW,
@@ -43,7 +45,11 @@ DEFAULT_OPTIONS: Final = {
     CONF_LOCAL_ONLY: DEFAULT_LOCAL_ONLY,
     CONF_RETENTION_DAYS: DEFAULT_RETENTION_DAYS,
     CONF_SILENCE_MINUTES: DEFAULT_SILENCE_MINUTES,
+    CONF_MIRROR_MAX_AGE: DEFAULT_MIRROR_MAX_AGE,
 }
+
+#: How often the copy of a device's plate lists is refreshed in the background.
+MIRROR_SYNC_INTERVAL: Final = timedelta(hours=1)
 
 #: The heartbeat the vendor recommends setting on the camera; connectivity goes off after
 #: three missed heartbeats.

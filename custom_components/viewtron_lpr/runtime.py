@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import partial
 import logging
@@ -47,6 +47,7 @@ from .lpr.viewtron.client import DeviceInfo, ViewtronClient
 from .lpr.viewtron.errors import ParseError
 from .lpr.viewtron.models import ImageData, ListStatus, ParsedPost, PlatePost, PlateRead
 from .lpr.viewtron.parser import parse_split, split_post
+from .mirror import MirrorMatch, PlateMirror
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -95,6 +96,8 @@ class ViewtronHub:
         entry: ConfigEntry,
         client: ViewtronClient,
         device_id: str,
+        mirror: PlateMirror,
+        *,
         device_info: DeviceInfo | None = None,
     ) -> None:
         self.hass = hass
@@ -102,6 +105,7 @@ class ViewtronHub:
         self.client = client
         self.device_id = device_id
         self.device_info = device_info
+        self.mirror = mirror
         self.counters = Counters()
         self.started = dt_util.utcnow()
         self.last_seen: datetime | None = None
@@ -254,12 +258,21 @@ class ViewtronHub:
     @callback
     def _handle_read(self, read: PlateRead, received: datetime) -> None:
         self.counters.plates += 1
+        read, match = self._apply_mirror(read)
         decision = decide(
             read.confidence,
             read.list_status,
             float(self.option(CONF_ACCEPT_THRESHOLD)),
             float(self.option(CONF_REVIEW_THRESHOLD)),
         )
+        if (
+            decision is Decision.ACCEPT
+            and match is not None
+            and (match.kind == "fuzzy" or (match.stale and read.list_status is ListStatus.ALLOW))
+        ):
+            # A look-alike match, or an allow match from an out-of-date copy, is never
+            # enough on its own to open a gate.
+            decision = Decision.REVIEW
         result = self._dedup.offer(read, decision, received.timestamp())
         if result.improved:
             if read.plate_image is not None:
@@ -272,15 +285,40 @@ class ViewtronHub:
             if result.improved:
                 async_dispatcher_send(self.hass, f"{self.signal}_images")
             return
-        self._publish(read, decision)
+        self._publish(read, decision, match)
+
+    def _apply_mirror(self, read: PlateRead) -> tuple[PlateRead, MirrorMatch | None]:
+        """Give a list status from the mirror to reads the device did not match itself.
+
+        NVR posts and devices without the plate API get their list from Home Assistant's
+        copy, honouring validity windows. A camera with the plate API is authoritative for
+        exact plates (it leaves the list out for unknown and expired ones), so its reads
+        only gain look-alike (fuzzy) matches, which are never ``accept``.
+        """
+        if read.list_status is not ListStatus.UNKNOWN:
+            return read, None
+        match = self.mirror.lookup(read.plate_normalized)
+        if match is None or (
+            match.kind == "exact" and self.mirror.device_backed and read.source == "camera"
+        ):
+            return read, None
+        status = match.entry.list if match.valid else ListStatus.UNKNOWN
+        return replace(read, list_status=status, list_name=read.list_name), match
 
     @callback
-    def _publish(self, read: PlateRead, decision: Decision) -> None:
+    def _publish(
+        self, read: PlateRead, decision: Decision, match: MirrorMatch | None = None
+    ) -> None:
         event_type = EVENT_TYPES[read.list_status]
         data = read.as_event_data()
         if data["region_code"] is None:
             data["region_code"] = self.option(CONF_REGION) or None
         data.update(
+            match=(match.kind if match.valid else "expired") if match else None,
+            matched_plate=match.entry.plate if match else None,
+            list_source="mirror"
+            if match
+            else ("camera" if read.list_status is not ListStatus.UNKNOWN else None),
             event_id=uuid.uuid4().hex,
             decision=decision.value,
             event_type=event_type,

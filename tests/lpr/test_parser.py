@@ -321,6 +321,7 @@ PARAM_ENTITY = b"""<!DOCTYPE c [<!ENTITY % p SYSTEM "http://192.0.2.1/x.dtd"> %p
         (b"\x89PNG\r\n\x1a\n\x00\x00", "not_xml"),
         (b"hello=world&plate=ABC", "not_xml"),
         (b"<c>" + b"<i/>" * 20_001 + b"</c>", "too_many_elements"),
+        (b'<?xml version="1.0" encoding="U-TF-8"?><config/>', "malformed"),
     ],
     ids=[
         "billion-laughs",
@@ -333,6 +334,7 @@ PARAM_ENTITY = b"""<!DOCTYPE c [<!ENTITY % p SYSTEM "http://192.0.2.1/x.dtd"> %p
         "png",
         "form-data",
         "many-elements",
+        "unknown-encoding",
     ],
 )
 def test_hostile_bodies_raise_parse_error(body: bytes, reason: str) -> None:

@@ -213,6 +213,8 @@ def parse_xml(data: bytes, payloads: list[memoryview] | None = None) -> Node:
         root = parser.close()
     except ET.ParseError as err:
         raise ParseError("malformed", f"not well-formed XML ({err})") from None
+    except (LookupError, UnicodeError) as err:  # an encoding Python does not know
+        raise ParseError("malformed", f"unusable encoding declaration ({err})") from None
     if b"xmlns" in data:
         for el in root.iter():
             if el.tag[0] == "{":
