@@ -83,7 +83,7 @@ def jpeg_size(data: bytes) -> tuple[int, int] | None:
     return None
 
 
-def _decode(data: bytes) -> tuple[np.ndarray, float] | None:
+def _decode(data: bytes) -> tuple[np.ndarray[Any, Any], float] | None:
     """Grayscale decode, reduced 2x for large frames; returns (image, scale to original)."""
     size = jpeg_size(data)
     reduce = size is not None and size[0] > REDUCE_ABOVE
