@@ -259,6 +259,8 @@ OPTIONS = {
     CONF_RETENTION_DAYS: 14,
     CONF_SILENCE_MINUTES: 30,
     CONF_MIRROR_MAX_AGE: 12,
+    "second_opinion": True,
+    "auto_lookup": False,
 }
 
 

@@ -184,7 +184,14 @@ async def test_unreachable_camera(
 
 
 async def test_bad_input(hass: HomeAssistant, loaded_entry: MockConfigEntry) -> None:
-    """Invalid plates and windows are refused before anything is sent."""
+    """Invalid plates and windows are refused before anything is sent; cloud actions
+    without a CarsXE key say how to get one."""
+    for service, data in (("recognize", {}), ("lookup_vehicle", {"plate": "AB1"})):
+        with pytest.raises(ServiceValidationError) as caught:
+            await hass.services.async_call(
+                DOMAIN, service, data, blocking=True, return_response=True
+            )
+        assert caught.value.translation_key == "carsxe_not_configured"
     with pytest.raises(ServiceValidationError) as caught:
         await call(hass, "add_plate", plate="!!!", list="allow")
     assert caught.value.translation_key == "invalid_plate"

@@ -20,18 +20,23 @@ from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.helpers.typing import ConfigType
 
 from . import webhook
+from .cloud import CloudImageView, CloudService
 from .const import (
+    CONF_CARSXE_API_KEY,
+    CONF_CARSXE_URL,
     CONF_FIRMWARE,
     CONF_LOCAL_ONLY,
     CONF_MAC,
     CONF_MIRROR_MAX_AGE,
     CONF_MODEL,
     CONF_PLATE_API,
+    DEAD_LETTER_RETRY_INTERVAL,
     DEFAULT_MIRROR_MAX_AGE,
     DOMAIN,
     MANUFACTURER,
     MIRROR_SYNC_INTERVAL,
 )
+from .lpr.carsxe import DEFAULT_BASE_URL, CarsXEClient
 from .lpr.viewtron.client import ViewtronClient
 from .lpr.viewtron.errors import ViewtronAuthError, ViewtronError
 from .mirror import PlateMirror
@@ -86,6 +91,25 @@ async def async_setup_entry(hass: HomeAssistant, entry: ViewtronConfigEntry) -> 
     )
     await mirror.async_load()
     hub = ViewtronHub(hass, entry, client_for(hass, dict(entry.data)), device.id, mirror)
+    if key := entry.options.get(CONF_CARSXE_API_KEY):
+        hub.cloud = CloudService(
+            hass,
+            entry,
+            CarsXEClient(
+                async_get_clientsession(hass),
+                key,
+                base_url=entry.options.get(CONF_CARSXE_URL) or DEFAULT_BASE_URL,
+            ),
+        )
+        await hub.cloud.async_load()
+        entry.async_on_unload(
+            async_track_time_interval(
+                hass,
+                hub.cloud.async_retry_dead_letters,
+                DEAD_LETTER_RETRY_INTERVAL,
+                cancel_on_shutdown=True,
+            )
+        )
     entry.runtime_data = hub
     webhook.async_register(
         hass, hub, entry.data[CONF_WEBHOOK_ID], bool(hub.option(CONF_LOCAL_ONLY))
@@ -149,14 +173,17 @@ async def _async_reload(hass: HomeAssistant, entry: ViewtronConfigEntry) -> None
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register the plate-list actions (once, for every entry)."""
+    """Register the actions and the cloud image view (once, for every entry)."""
     async_setup_services(hass)
+    hass.http.register_view(CloudImageView())
     return True
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: ViewtronConfigEntry) -> None:
     """The entry is deleted: delete its stored plate lists too."""
     await PlateMirror(hass, entry.entry_id, device_backed=False, max_age=timedelta()).async_remove()
+    client = CarsXEClient(async_get_clientsession(hass), "")
+    await CloudService(hass, entry, client).async_remove()
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: ViewtronConfigEntry) -> bool:

@@ -18,7 +18,9 @@ import voluptuous as vol
 
 from .const import (
     CONF_ACCEPT_THRESHOLD,
+    CONF_AUTO_LOOKUP,
     CONF_CARSXE_API_KEY,
+    CONF_CARSXE_URL,
     CONF_DEDUP_WINDOW,
     CONF_FIRMWARE,
     CONF_IS_NVR,
@@ -30,6 +32,7 @@ from .const import (
     CONF_REGION,
     CONF_RETENTION_DAYS,
     CONF_REVIEW_THRESHOLD,
+    CONF_SECOND_OPINION,
     CONF_SERIAL,
     CONF_SILENCE_MINUTES,
     DEFAULT_OPTIONS,
@@ -42,7 +45,6 @@ from .lpr.viewtron.errors import ViewtronAuthError, ViewtronError
 
 _LOGGER = logging.getLogger(__name__)
 
-CONF_CARSXE_URL = "carsxe_url"
 _REGION = re.compile(r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$")
 _PASSWORD = selector.TextSelector(
     selector.TextSelectorConfig(type=selector.TextSelectorType.PASSWORD)
@@ -292,6 +294,8 @@ def _options_schema(options: dict[str, Any]) -> vol.Schema:
             ),
             vol.Optional(CONF_CARSXE_API_KEY): _PASSWORD,
             vol.Optional(CONF_CARSXE_URL): str,
+            vol.Required(CONF_SECOND_OPINION): selector.BooleanSelector(),
+            vol.Required(CONF_AUTO_LOOKUP): selector.BooleanSelector(),
         }
     )
 

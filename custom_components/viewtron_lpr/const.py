@@ -28,6 +28,9 @@ CONF_RETENTION_DAYS: Final = "retention_days"
 CONF_REGION: Final = "region"
 CONF_SILENCE_MINUTES: Final = "silence_minutes"
 CONF_MIRROR_MAX_AGE: Final = "mirror_max_age"
+CONF_CARSXE_URL: Final = "carsxe_url"
+CONF_SECOND_OPINION: Final = "second_opinion"
+CONF_AUTO_LOOKUP: Final = "auto_lookup"
 
 DEFAULT_PORT: Final = 80
 DEFAULT_DEDUP_WINDOW: Final = 30
@@ -46,7 +49,13 @@ DEFAULT_OPTIONS: Final = {
     CONF_RETENTION_DAYS: DEFAULT_RETENTION_DAYS,
     CONF_SILENCE_MINUTES: DEFAULT_SILENCE_MINUTES,
     CONF_MIRROR_MAX_AGE: DEFAULT_MIRROR_MAX_AGE,
+    CONF_SECOND_OPINION: False,
+    CONF_AUTO_LOOKUP: False,
 }
+
+EVENT_SECOND_OPINION: Final = "viewtron_lpr_second_opinion"
+EVENT_VEHICLE: Final = "viewtron_lpr_vehicle"
+DEAD_LETTER_RETRY_INTERVAL: Final = timedelta(minutes=15)
 
 #: How often the copy of a device's plate lists is refreshed in the background.
 MIRROR_SYNC_INTERVAL: Final = timedelta(hours=1)

@@ -44,5 +44,6 @@ async def async_get_config_entry_diagnostics(
             "api_version": hub.device_info.api_version if hub.device_info else None,
         },
         "runtime": hub.diagnostics(),
+        "cloud": hub.cloud.diagnostics() if hub.cloud else None,
         "last_read": async_redact_data(last.data, TO_REDACT) if last else None,
     }

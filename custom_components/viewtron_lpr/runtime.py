@@ -13,11 +13,12 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import partial
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 import uuid
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.event import async_call_later, async_track_time_interval
@@ -26,15 +27,19 @@ from homeassistant.util import dt as dt_util
 from .const import (
     BACKPRESSURE_TIMEOUT,
     CONF_ACCEPT_THRESHOLD,
+    CONF_AUTO_LOOKUP,
     CONF_DEDUP_WINDOW,
     CONF_MAC,
     CONF_REGION,
     CONF_REVIEW_THRESHOLD,
+    CONF_SECOND_OPINION,
     CONF_SERIAL,
     CONF_SILENCE_MINUTES,
     DEFAULT_OPTIONS,
     DOMAIN,
     EVENT_PLATE_DETECTED,
+    EVENT_SECOND_OPINION,
+    EVENT_VEHICLE,
     HEARTBEAT_INTERVAL,
     INLINE_PARSE_MAX_BYTES,
     ISSUE_CAMERA_SILENT,
@@ -48,6 +53,9 @@ from .lpr.viewtron.errors import ParseError
 from .lpr.viewtron.models import ImageData, ListStatus, ParsedPost, PlatePost, PlateRead
 from .lpr.viewtron.parser import parse_split, split_post
 from .mirror import MirrorMatch, PlateMirror
+
+if TYPE_CHECKING:
+    from .cloud import CloudService
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -106,6 +114,7 @@ class ViewtronHub:
         self.device_id = device_id
         self.device_info = device_info
         self.mirror = mirror
+        self.cloud: CloudService | None = None
         self.counters = Counters()
         self.started = dt_util.utcnow()
         self.last_seen: datetime | None = None
@@ -339,6 +348,67 @@ class ViewtronHub:
         self.hass.bus.async_fire(EVENT_PLATE_DETECTED, data)
         async_dispatcher_send(self.hass, f"{self.signal}_plate", published)
         async_dispatcher_send(self.hass, f"{self.signal}_images")
+        if self.cloud is not None:
+            if decision is Decision.REVIEW and self.option(CONF_SECOND_OPINION):
+                self.entry.async_create_background_task(
+                    self.hass,
+                    self._second_opinion(self.cloud, published),
+                    f"{DOMAIN} second opinion",
+                )
+            elif decision is Decision.ACCEPT and self.option(CONF_AUTO_LOOKUP):
+                self.entry.async_create_background_task(
+                    self.hass, self._lookup(self.cloud, published), f"{DOMAIN} vehicle lookup"
+                )
+
+    async def _second_opinion(self, cloud: CloudService, published: PublishedRead) -> None:
+        """A review-band read: ask the cloud (gated) and publish whether it agrees."""
+        read = published.read
+        jpeg = await self.async_image_bytes(read.overview_image or read.plate_image)
+        if jpeg is None:
+            return
+        box = read.bounding_box
+        pixels = (box.xmin, box.ymin, box.xmax, box.ymax) if box and box.unit == "px" else None
+        try:
+            result = await cloud.async_recognize(
+                jpeg,
+                pixels if read.overview_image is not None else None,
+                request_id=published.data["event_id"],
+            )
+        except HomeAssistantError as err:
+            _LOGGER.debug("%s: no second opinion: %s", self.entry.title, err)
+            return
+        best = max(result["plates"], key=lambda p: p["score"] or 0, default=None)
+        self.hass.bus.async_fire(
+            EVENT_SECOND_OPINION,
+            {
+                "event_id": published.data["event_id"],
+                "config_entry_id": self.entry.entry_id,
+                "plate_normalized": read.plate_normalized,
+                "called": result["called"],
+                "gate_reasons": result["gate"]["reasons"],
+                "agree": best is not None and best["plate"] == read.plate_normalized,
+                "cloud_plate": best["plate"] if best else None,
+                "cloud_score": best["score"] if best else None,
+                "cloud_decision": best["decision"] if best else None,
+            },
+        )
+
+    async def _lookup(self, cloud: CloudService, published: PublishedRead) -> None:
+        """An accepted read: look the vehicle up (cached) and publish it."""
+        region = published.data.get("region_code")
+        try:
+            vehicle = await cloud.async_lookup(published.read.plate_normalized, region)
+        except HomeAssistantError as err:
+            _LOGGER.debug("%s: no vehicle lookup: %s", self.entry.title, err)
+            return
+        self.hass.bus.async_fire(
+            EVENT_VEHICLE,
+            {
+                "event_id": published.data["event_id"],
+                "config_entry_id": self.entry.entry_id,
+                **vehicle,
+            },
+        )
 
     # -- liveness --------------------------------------------------------------------
     @callback
