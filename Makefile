@@ -34,5 +34,6 @@ clean:
 bench: setup
 	$(PY) -m benchmarks.bench_parser
 	$(PY) -m benchmarks.bench_quality
-	$(PY) -m pytest benchmarks/bench_webhook.py -o python_files="bench_*.py" -o addopts="" \
+	$(PY) -m pytest benchmarks/bench_webhook.py benchmarks/bench_cloud.py \
+		-o python_files="bench_*.py" -o addopts="" \
 		-p no:sugar -p no:logging -p no:cacheprovider -q -s --timeout 1800
