@@ -329,3 +329,33 @@ async def test_auto_lookup_of_accepted_reads(
     await poster.close()
     (vehicle,) = vehicles
     assert (vehicle.data["plate"], vehicle.data["make"]) == ("AUTO1", "Volvo")
+
+
+async def test_signed_image_expires(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    external: str,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A published image is served with its signature, and not after its minute."""
+    cloud = loaded_entry.runtime_data.cloud
+    _token, url = cloud._image_url(b"\xff\xd8jpeg")
+    async with aiohttp.ClientSession() as session:
+        async with session.get(url) as resp:
+            assert (resp.status, await resp.read()) == (200, b"\xff\xd8jpeg")
+        freezer.tick(timedelta(seconds=61))
+        async with session.get(url) as resp:
+            assert resp.status in (401, 404)  # the signature or the token has expired
+
+
+async def test_gate_thresholds_come_from_the_options(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, poster: Poster, external: str
+) -> None:
+    """A stricter plate-width option blocks a frame the defaults would pass."""
+    hass.config_entries.async_update_entry(
+        loaded_entry, options={**loaded_entry.options, "min_plate_width": 1000}
+    )
+    await hass.async_block_till_done()  # (the entry reloads)
+    await poster(bodies.camera_plate_post(bodies.Plate("WIDE1", "whiteList")))
+    result = await call(hass, "recognize")
+    assert result["gate"]["reasons"] == ["plate_too_small"]

@@ -261,6 +261,11 @@ OPTIONS = {
     CONF_MIRROR_MAX_AGE: 12,
     "second_opinion": True,
     "auto_lookup": False,
+    "min_sharpness": 0.2,
+    "min_mean": 35,
+    "max_mean": 225,
+    "max_glare": 0.2,
+    "min_plate_width": 80,
 }
 
 

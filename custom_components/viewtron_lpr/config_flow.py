@@ -296,6 +296,15 @@ def _options_schema(options: dict[str, Any]) -> vol.Schema:
             vol.Optional(CONF_CARSXE_URL): str,
             vol.Required(CONF_SECOND_OPINION): selector.BooleanSelector(),
             vol.Required(CONF_AUTO_LOOKUP): selector.BooleanSelector(),
+            # the quality gate's thresholds (lpr.quality.QualityThresholds)
+            vol.Required("min_sharpness"): number(cfg(min=0, max=5, step=0.01, mode=box)),
+            vol.Required("min_mean"): number(cfg(min=0, max=255, step=1, mode=box)),
+            vol.Required("max_mean"): number(cfg(min=0, max=255, step=1, mode=box)),
+            vol.Required("max_glare"): number(cfg(min=0, max=1, step=0.01, mode=box)),
+            vol.Required("min_plate_width"): vol.All(
+                number(cfg(min=0, max=2000, step=1, mode=box, unit_of_measurement="px")),
+                vol.Coerce(int),
+            ),
         }
     )
 

@@ -51,6 +51,12 @@ DEFAULT_OPTIONS: Final = {
     CONF_MIRROR_MAX_AGE: DEFAULT_MIRROR_MAX_AGE,
     CONF_SECOND_OPINION: False,
     CONF_AUTO_LOOKUP: False,
+    # quality gate (see lpr.quality.QualityThresholds for what each means)
+    "min_sharpness": 0.15,
+    "min_mean": 40,
+    "max_mean": 220,
+    "max_glare": 0.15,
+    "min_plate_width": 60,
 }
 
 EVENT_SECOND_OPINION: Final = "viewtron_lpr_second_opinion"
