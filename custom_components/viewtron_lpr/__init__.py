@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 import logging
 
 from homeassistant.const import (
@@ -21,6 +22,7 @@ from homeassistant.helpers.typing import ConfigType
 
 from . import webhook
 from .cloud import CloudImageView, CloudService
+from .cloud_actions import async_setup_cloud_services
 from .const import (
     CONF_CARSXE_API_KEY,
     CONF_CARSXE_URL,
@@ -36,6 +38,7 @@ from .const import (
     MANUFACTURER,
     MIRROR_SYNC_INTERVAL,
 )
+from .followups import async_follow_up
 from .lpr.carsxe import DEFAULT_BASE_URL, CarsXEClient
 from .lpr.viewtron.client import ViewtronClient
 from .lpr.viewtron.errors import ViewtronAuthError, ViewtronError
@@ -102,6 +105,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: ViewtronConfigEntry) -> 
             ),
         )
         await hub.cloud.async_load()
+        hub.followers.append(partial(async_follow_up, hub, hub.cloud))
         entry.async_on_unload(
             async_track_time_interval(
                 hass,
@@ -175,6 +179,7 @@ async def _async_reload(hass: HomeAssistant, entry: ViewtronConfigEntry) -> None
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the actions and the cloud image view (once, for every entry)."""
     async_setup_services(hass)
+    async_setup_cloud_services(hass)
     hass.http.register_view(CloudImageView())
     return True
 

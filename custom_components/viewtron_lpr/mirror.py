@@ -8,7 +8,7 @@ when older than the configured age. For other devices it is the list itself.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
@@ -19,7 +19,7 @@ from homeassistant.util import dt as dt_util
 from .const import DOMAIN
 from .lpr.plates import match_plate
 from .lpr.viewtron.client import PlateEntry, PlateGroup, ViewtronClient
-from .lpr.viewtron.models import ListStatus
+from .lpr.viewtron.models import ListStatus, PlateRead
 
 STORAGE_VERSION = 1
 LISTS = (ListStatus.ALLOW, ListStatus.BLOCK, ListStatus.VISITOR)
@@ -135,6 +135,24 @@ class PlateMirror:
             return None
         entry = self.entries[found.plate]
         return MirrorMatch(entry, found.kind, entry.valid_at(now or local_now()), self.stale)
+
+    def apply(self, read: PlateRead) -> tuple[PlateRead, MirrorMatch | None]:
+        """Give a list status from this copy to a read the device did not match itself.
+
+        NVR posts and devices without the plate API get their list from here, honouring
+        validity windows. A camera with the plate API is authoritative for exact plates (it
+        leaves the list out for unknown and expired ones), so its reads only gain look-alike
+        (fuzzy) matches, which are never ``accept``.
+        """
+        if read.list_status is not ListStatus.UNKNOWN:
+            return read, None
+        match = self.lookup(read.plate_normalized)
+        if match is None or (
+            match.kind == "exact" and self.device_backed and read.source == "camera"
+        ):
+            return read, None
+        status = match.entry.list if match.valid else ListStatus.UNKNOWN
+        return replace(read, list_status=status), match
 
     def group_id(self, status: ListStatus) -> str | None:
         """The device group that holds ``status`` plates."""

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from dataclasses import asdict, dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
 import logging
@@ -18,7 +19,6 @@ import uuid
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
-from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.event import async_call_later, async_track_time_interval
@@ -27,19 +27,15 @@ from homeassistant.util import dt as dt_util
 from .const import (
     BACKPRESSURE_TIMEOUT,
     CONF_ACCEPT_THRESHOLD,
-    CONF_AUTO_LOOKUP,
     CONF_DEDUP_WINDOW,
     CONF_MAC,
     CONF_REGION,
     CONF_REVIEW_THRESHOLD,
-    CONF_SECOND_OPINION,
     CONF_SERIAL,
     CONF_SILENCE_MINUTES,
     DEFAULT_OPTIONS,
     DOMAIN,
     EVENT_PLATE_DETECTED,
-    EVENT_SECOND_OPINION,
-    EVENT_VEHICLE,
     HEARTBEAT_INTERVAL,
     INLINE_PARSE_MAX_BYTES,
     ISSUE_CAMERA_SILENT,
@@ -56,6 +52,7 @@ from .mirror import MirrorMatch, PlateMirror
 
 if TYPE_CHECKING:
     from .cloud import CloudService
+
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -115,6 +112,8 @@ class ViewtronHub:
         self.device_info = device_info
         self.mirror = mirror
         self.cloud: CloudService | None = None
+        #: Called with every published read (the cloud follow-ups, when configured).
+        self.followers: list[Callable[[PublishedRead], None]] = []
         self.counters = Counters()
         self.started = dt_util.utcnow()
         self.last_seen: datetime | None = None
@@ -267,7 +266,7 @@ class ViewtronHub:
     @callback
     def _handle_read(self, read: PlateRead, received: datetime) -> None:
         self.counters.plates += 1
-        read, match = self._apply_mirror(read)
+        read, match = self.mirror.apply(read)
         decision = decide(
             read.confidence,
             read.list_status,
@@ -295,24 +294,6 @@ class ViewtronHub:
                 async_dispatcher_send(self.hass, f"{self.signal}_images")
             return
         self._publish(read, decision, match)
-
-    def _apply_mirror(self, read: PlateRead) -> tuple[PlateRead, MirrorMatch | None]:
-        """Give a list status from the mirror to reads the device did not match itself.
-
-        NVR posts and devices without the plate API get their list from Home Assistant's
-        copy, honouring validity windows. A camera with the plate API is authoritative for
-        exact plates (it leaves the list out for unknown and expired ones), so its reads
-        only gain look-alike (fuzzy) matches, which are never ``accept``.
-        """
-        if read.list_status is not ListStatus.UNKNOWN:
-            return read, None
-        match = self.mirror.lookup(read.plate_normalized)
-        if match is None or (
-            match.kind == "exact" and self.mirror.device_backed and read.source == "camera"
-        ):
-            return read, None
-        status = match.entry.list if match.valid else ListStatus.UNKNOWN
-        return replace(read, list_status=status, list_name=read.list_name), match
 
     @callback
     def _publish(
@@ -348,67 +329,8 @@ class ViewtronHub:
         self.hass.bus.async_fire(EVENT_PLATE_DETECTED, data)
         async_dispatcher_send(self.hass, f"{self.signal}_plate", published)
         async_dispatcher_send(self.hass, f"{self.signal}_images")
-        if self.cloud is not None:
-            if decision is Decision.REVIEW and self.option(CONF_SECOND_OPINION):
-                self.entry.async_create_background_task(
-                    self.hass,
-                    self._second_opinion(self.cloud, published),
-                    f"{DOMAIN} second opinion",
-                )
-            elif decision is Decision.ACCEPT and self.option(CONF_AUTO_LOOKUP):
-                self.entry.async_create_background_task(
-                    self.hass, self._lookup(self.cloud, published), f"{DOMAIN} vehicle lookup"
-                )
-
-    async def _second_opinion(self, cloud: CloudService, published: PublishedRead) -> None:
-        """A review-band read: ask the cloud (gated) and publish whether it agrees."""
-        read = published.read
-        jpeg = await self.async_image_bytes(read.overview_image or read.plate_image)
-        if jpeg is None:
-            return
-        box = read.bounding_box
-        pixels = (box.xmin, box.ymin, box.xmax, box.ymax) if box and box.unit == "px" else None
-        try:
-            result = await cloud.async_recognize(
-                jpeg,
-                pixels if read.overview_image is not None else None,
-                request_id=published.data["event_id"],
-            )
-        except HomeAssistantError as err:
-            _LOGGER.debug("%s: no second opinion: %s", self.entry.title, err)
-            return
-        best = max(result["plates"], key=lambda p: p["score"] or 0, default=None)
-        self.hass.bus.async_fire(
-            EVENT_SECOND_OPINION,
-            {
-                "event_id": published.data["event_id"],
-                "config_entry_id": self.entry.entry_id,
-                "plate_normalized": read.plate_normalized,
-                "called": result["called"],
-                "gate_reasons": result["gate"]["reasons"],
-                "agree": best is not None and best["plate"] == read.plate_normalized,
-                "cloud_plate": best["plate"] if best else None,
-                "cloud_score": best["score"] if best else None,
-                "cloud_decision": best["decision"] if best else None,
-            },
-        )
-
-    async def _lookup(self, cloud: CloudService, published: PublishedRead) -> None:
-        """An accepted read: look the vehicle up (cached) and publish it."""
-        region = published.data.get("region_code")
-        try:
-            vehicle = await cloud.async_lookup(published.read.plate_normalized, region)
-        except HomeAssistantError as err:
-            _LOGGER.debug("%s: no vehicle lookup: %s", self.entry.title, err)
-            return
-        self.hass.bus.async_fire(
-            EVENT_VEHICLE,
-            {
-                "event_id": published.data["event_id"],
-                "config_entry_id": self.entry.entry_id,
-                **vehicle,
-            },
-        )
+        for follower in self.followers:
+            follower(published)
 
     # -- liveness --------------------------------------------------------------------
     @callback

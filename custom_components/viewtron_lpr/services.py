@@ -12,7 +12,6 @@ from collections.abc import Callable, Coroutine
 from datetime import datetime
 import functools
 import logging
-from pathlib import Path
 from typing import Any
 
 from homeassistant.auth.permissions.const import POLICY_CONTROL
@@ -23,8 +22,7 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.util import dt as dt_util
 import voluptuous as vol
 
-from .cloud import CloudService
-from .const import CONF_REGION, DOMAIN
+from .const import DOMAIN
 from .lpr.plates import normalize_plate
 from .lpr.viewtron.errors import (
     ViewtronAlreadyExistsError,
@@ -69,18 +67,6 @@ REMOVE_SCHEMA = vol.Schema(
 )
 LIST_SCHEMA = vol.Schema({**_TARGET, vol.Optional("list"): vol.In(LIST_NAMES)})
 SYNC_SCHEMA = vol.Schema(_TARGET)
-RECOGNIZE_SCHEMA = vol.Schema(
-    {
-        **_TARGET,
-        vol.Optional("entity_id"): cv.entity_id,
-        vol.Optional("file_path"): cv.string,
-        vol.Optional("force", default=False): cv.boolean,
-    }
-)
-LOOKUP_SCHEMA = vol.Schema(
-    {**_TARGET, vol.Required("plate"): cv.string, vol.Optional("region"): cv.string}
-)
-
 Handler = Callable[[ServiceCall], Coroutine[Any, Any, ServiceResponse]]
 
 
@@ -213,29 +199,21 @@ async def _add_plate(call: ServiceCall) -> ServiceResponse:
     group = mirror.group_id(status)
     if group is None:
         raise _error("no_group", name=entry.title, list=status.value)
+    details: dict[str, Any] = {
+        "owner": new.owner,
+        "telephone": new.telephone,
+        "begin": valid_from,
+        "end": valid_until,
+    }
     try:
         if current is not None and current.list is status:
-            await client.modify_plate(
-                plate,
-                group,
-                owner=new.owner,
-                telephone=new.telephone,
-                begin=valid_from,
-                end=valid_until,
-            )
+            await client.modify_plate(plate, group, **details)
             action = "updated"
         else:
             if current is not None:  # replace: move it from its current list
                 await client.delete_plate(plate, mirror.group_id(current.list) or "")
             try:
-                await client.add_plate(
-                    plate,
-                    group,
-                    owner=new.owner,
-                    telephone=new.telephone,
-                    begin=valid_from,
-                    end=valid_until,
-                )
+                await client.add_plate(plate, group, **details)
             except ViewtronError as err:
                 if current is None:
                     raise
@@ -340,68 +318,12 @@ async def _sync_quietly(entry: ViewtronConfigEntry) -> None:
         _LOGGER.debug("%s: plate lists not refreshed: %s", entry.title, err)
 
 
-def _cloud(entry: ViewtronConfigEntry) -> CloudService:
-    if (cloud := entry.runtime_data.cloud) is None:
-        raise _invalid("carsxe_not_configured", name=entry.title)
-    return cloud
-
-
-async def _image_for(call: ServiceCall, entry: ViewtronConfigEntry) -> tuple[bytes, Any]:
-    """The JPEG to recognise: an image or camera entity, an allowed file, or the camera's
-    last overview (with the plate box of the last read)."""
-    hass = call.hass
-    hub = entry.runtime_data
-    if entity_id := call.data.get("entity_id"):
-        domain = entity_id.split(".", 1)[0]
-        if domain == "camera":
-            from homeassistant.components import camera  # noqa: PLC0415 - only when used
-
-            image = await camera.async_get_image(hass, entity_id)
-            return image.content, None
-        component = hass.data.get("image")
-        entity = component.get_entity(entity_id) if component is not None else None
-        data = await entity.async_image() if entity is not None else None
-        if not data:
-            raise _invalid("no_image", source=entity_id)
-        return data, None
-    if path := call.data.get("file_path"):
-        if not hass.config.is_allowed_path(path):
-            raise _invalid("path_not_allowed", path=path)
-        try:
-            return await hass.async_add_executor_job(Path(path).read_bytes), None
-        except OSError as err:
-            raise _invalid("no_image", source=path) from err
-    data = await hub.async_image_bytes(hub.overview_image)
-    if data is None:
-        raise _invalid("no_image", source=entry.title)
-    box = None
-    if hub.last_read is not None and (b := hub.last_read.read.bounding_box) and b.unit == "px":
-        box = (b.xmin, b.ymin, b.xmax, b.ymax)
-    return data, box
-
-
-async def _recognize(call: ServiceCall) -> ServiceResponse:
-    entry = _entry(call)
-    cloud = _cloud(entry)
-    jpeg, box = await _image_for(call, entry)
-    return await cloud.async_recognize(jpeg, box, force=call.data["force"])
-
-
-async def _lookup_vehicle(call: ServiceCall) -> ServiceResponse:
-    entry = _entry(call)
-    cloud = _cloud(entry)
-    region = call.data.get("region") or entry.runtime_data.option(CONF_REGION) or None
-    return await cloud.async_lookup(_plate(call), region)
-
-
 def async_setup_services(hass: HomeAssistant) -> None:
-    """Register the actions."""
+    """Register the plate-list actions."""
     for name, handler, schema, supports in (
         ("add_plate", _admin_only(_add_plate), ADD_SCHEMA, SupportsResponse.OPTIONAL),
         ("remove_plate", _admin_only(_remove_plate), REMOVE_SCHEMA, SupportsResponse.OPTIONAL),
         ("list_plates", _list_plates, LIST_SCHEMA, SupportsResponse.ONLY),
         ("sync_plates", _sync_plates, SYNC_SCHEMA, SupportsResponse.OPTIONAL),
-        ("recognize", _recognize, RECOGNIZE_SCHEMA, SupportsResponse.ONLY),
-        ("lookup_vehicle", _lookup_vehicle, LOOKUP_SCHEMA, SupportsResponse.ONLY),
     ):
         hass.services.async_register(DOMAIN, name, handler, schema, supports_response=supports)
