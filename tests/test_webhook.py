@@ -72,6 +72,7 @@ async def test_camera_post_becomes_event_and_entities(
 
     state = hass.states.get(entity_id(hass, "event", loaded_entry, "plate"))
     assert state is not None
+    assert data["entity_id"] == state.entity_id  # the logbook files the read under it
     assert state.attributes["event_type"] == "allowed"
     assert state.attributes["plate_normalized"] == "AB123"
     assert state.attributes["decision"] == "accept"

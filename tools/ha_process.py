@@ -82,6 +82,24 @@ class HomeAssistantProcess:
         (self.config_dir / "recent_plates.yaml").write_text(
             DASHBOARD.read_text(encoding="utf-8"), encoding="utf-8"
         )
+        # The location and analytics onboarding steps are answered by configuration.yaml and
+        # "no": mark them done so the UI opens on the dashboard, not on the wizard (and the
+        # default integrations that step would add, whose packages are absent, stay out).
+        storage = self.config_dir / ".storage"
+        storage.mkdir(exist_ok=True)
+        onboarding = storage / "onboarding"
+        if not onboarding.exists():
+            onboarding.write_text(
+                json.dumps(
+                    {
+                        "version": 4,
+                        "minor_version": 1,
+                        "key": "onboarding",
+                        "data": {"done": ["core_config", "analytics"]},
+                    }
+                ),
+                encoding="utf-8",
+            )
         custom = self.config_dir / "custom_components"
         custom.mkdir(exist_ok=True)
         link = custom / "viewtron_lpr"
@@ -145,8 +163,8 @@ class HomeAssistantProcess:
             return json.loads(text) if text else None
 
     async def onboard(self, username: str, password: str) -> None:
-        """Create the owner account and log in (the core-config step is skipped on purpose:
-        it would set up default integrations whose packages are not installed)."""
+        """Create the owner account, log in, and finish onboarding (the location and
+        analytics steps were marked done by :meth:`write_config`)."""
         user = await self.request(
             "POST",
             "/api/onboarding/users",

@@ -19,7 +19,7 @@ import uuid
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
-from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers import entity_registry as er, issue_registry as ir
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.event import async_call_later, async_track_time_interval
 from homeassistant.util import dt as dt_util
@@ -314,6 +314,10 @@ class ViewtronHub:
             event_type=event_type,
             device_id=self.device_id,
             config_entry_id=self.entry.entry_id,
+            # the camera's plate event entity: the logbook files the read under it
+            entity_id=er.async_get(self.hass).async_get_entity_id(
+                "event", DOMAIN, f"{self.entry.unique_id or self.entry.entry_id}_plate"
+            ),
         )
         published = PublishedRead(read, decision, event_type, data)
         self.last_read = published

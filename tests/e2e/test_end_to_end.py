@@ -91,6 +91,15 @@ async def test_stream_to_events_and_states(site: demo.Site) -> None:
         assert resp.status == 200
         assert (await resp.read())[:2] == b"\xff\xd8"  # a JPEG
 
+    messages: list[str] = []
+    for _ in range(40):  # the recorder commits about once a second
+        logbook = await hass.request("GET", f"/api/logbook?entity={ids[f'{cam}_plate']}")
+        messages = [item.get("message", "") for item in logbook]
+        if any("read BAD666: blocked, accept, 93%" in m for m in messages):
+            break
+        await asyncio.sleep(0.5)
+    assert any("read BAD666: blocked, accept, 93%" in m for m in messages), messages
+
     cards = [card["type"] for card in dashboard["views"][0]["cards"]]
     assert cards == ["entities", "picture-entity", "picture-entity", "logbook", "history-graph"]
     used = str(dashboard)
